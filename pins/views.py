@@ -1,0 +1,61 @@
+"""The pins endpoints: thin views over the pins services and selectors."""
+
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pins.selectors import pin_list_for_member
+from pins.serializers import PinInputSerializer, PinOutputSerializer, path_project_id_or_raise
+from pins.services import pin_create, pin_delete, pin_get
+from pinsite.exceptions import BadRequest
+
+
+def json_object_from(request: Request) -> dict:
+    """The request body as a JSON object, or BadRequest.
+
+    A missing body and any JSON value other than an object are refused here;
+    a body that is not JSON at all is refused by the parser.
+    """
+    if request.stream is None:
+        raise BadRequest("The request body must be a JSON object; it is empty")
+    data = request.data
+    if not isinstance(data, dict):
+        raise BadRequest(f"The request body must be a JSON object, not {type(data).__name__}")
+    return data
+
+
+class PinnedCollectionView(APIView):
+    """The calling member's pins."""
+
+    def get(self, request: Request) -> Response:
+        pins = pin_list_for_member(member=request.user)
+        return Response(PinOutputSerializer(pins, many=True).data)
+
+    def post(self, request: Request) -> Response:
+        serializer = PinInputSerializer(data=json_object_from(request))
+        data = serializer.validated_or_raise()
+
+        pin, created = pin_create(
+            member=request.user, project_id=data["project_id"], pinned_at=data.get("pinned_at")
+        )
+
+        body = PinOutputSerializer(pin).data
+        if not created:
+            return Response(body, status=status.HTTP_200_OK)
+        location = f"/v1/pinned/{pin.project_id}"
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class PinnedProjectView(APIView):
+    """One of the calling member's pins, by projectId."""
+
+    def get(self, request: Request, project_id: str) -> Response:
+        project_id = path_project_id_or_raise(project_id)
+        pin = pin_get(member=request.user, project_id=project_id)
+        return Response(PinOutputSerializer(pin).data)
+
+    def delete(self, request: Request, project_id: str) -> Response:
+        project_id = path_project_id_or_raise(project_id)
+        pin_delete(member=request.user, project_id=project_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,23 @@
+"""Root URLconf: the API under /v1/, its documentation, the admin, sign-in."""
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from pinsite import errors
+
+urlpatterns = [
+    path("v1/", include("pins.urls")),
+    path("v1/schema", SpectacularAPIView.as_view(), name="schema"),
+    path("v1/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("v1/redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # Everything else under /v1/ is a JSON 404, also with DEBUG on.
+    re_path(r"^v1(?:/|\Z)", errors.api_not_found),
+    path("admin/", admin.site.urls),
+    path("api-auth/", include("rest_framework.urls")),
+]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -1,0 +1,10 @@
+"""Settings for the test suite: the service's own, with a throwaway secret.
+
+DATABASE_URL and REDIS_URL, when set, point the tests at PostgreSQL and Redis.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from pinsite.settings import *  # noqa: F403
