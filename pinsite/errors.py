@@ -126,7 +126,11 @@ def _describe(request: object) -> str:
 
 
 def json_error(status: int, code: str, details: str | None = None) -> JsonResponse:
-    return JsonResponse(error_body(status, code, details), status=status)
+    return JsonResponse(
+        error_body(status, code, details),
+        status=status,
+        json_dumps_params={"separators": (",", ":")},
+    )
 
 
 def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
