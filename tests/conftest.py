@@ -1,9 +1,12 @@
 """Shared fixtures: organizations, members, projects, API keys and clients."""
 
+import os
 from collections.abc import Callable
 from datetime import datetime
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from rest_framework.test import APIClient
 
 from members.models import Member, Organization
@@ -11,6 +14,17 @@ from members.services import api_key_create, member_create, organization_create
 from pinsite import clock
 from projects.models import Project
 from projects.services import project_create
+
+
+def pytest_configure(config) -> None:
+    """With PINS_REQUIRE_SERVICES=1 (as in CI), refuse to run without PostgreSQL
+    and Redis, so that the tests needing them cannot be skipped silently."""
+    if os.environ.get("PINS_REQUIRE_SERVICES") != "1":
+        return
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
+        raise pytest.UsageError(
+            "PINS_REQUIRE_SERVICES=1 needs DATABASE_URL (PostgreSQL) and REDIS_URL"
+        )
 
 
 @pytest.fixture

@@ -1,0 +1,89 @@
+"""Real server processes for tests that cross process or host boundaries.
+
+These tests start gunicorn serving `pinsite.wsgi` against the test database
+that pytest-django created, so data committed by the test (use
+`transactional_db`) is visible to the servers and the other way round.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tests_database_url() -> str:
+    """The URL of the database the tests run on (PostgreSQL only)."""
+    settings = connection.settings_dict
+    assert connection.vendor == "postgresql", "server processes need PostgreSQL"
+    user = settings["USER"] or "postgres"
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    host = settings["HOST"] or "127.0.0.1"
+    port = settings["PORT"] or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn on port {port} exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not listen on port {port} within {timeout}s")
+
+
+@contextmanager
+def gunicorn_server(
+    port: int, env: dict[str, str] | None = None, *, workers: int = 2, timeout: float = 30
+) -> Iterator[str]:
+    """Serve the application with gunicorn on 127.0.0.1:`port`; yields the base URL.
+
+    The server gets the test database and the test settings' secret; `env`
+    adds or overrides variables (REDIS_URL, budgets, ...). It is stopped with
+    SIGTERM, and killed if it has not exited 10 seconds later.
+    """
+    server_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pinsite.settings",
+        "SECRET_KEY": "test-only-secret-key-not-for-production",
+        "DATABASE_URL": tests_database_url(),
+        "DEBUG": "0",
+        **(env or {}),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "pinsite.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=server_env,
+    )
+    try:
+        _wait_for_port(port, process, timeout)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
