@@ -1,0 +1,34 @@
+"""Admin of projects, for support staff. New projects go through
+projects.services, like the createproject command."""
+
+from django.contrib import admin
+
+from projects.models import Project
+from projects.services import project_create
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["project_id", "name", "organization", "created_at"]
+    list_filter = ["organization"]
+    list_select_related = ["organization"]
+    search_fields = ["project_id", "name"]
+    autocomplete_fields = ["organization"]
+    fields = ["project_id", "name", "organization", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["created_at"]
+        # Moving a project to another organization would leave the pins of
+        # the old organization's members pointing across tenants.
+        return ["organization", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = project_create(
+            project_id=obj.project_id, organization=obj.organization, name=obj.name
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
