@@ -74,7 +74,9 @@ class MemberManager(BaseUserManager["Member"]):
 class Member(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their email; belongs to one organization."""
 
-    email = models.EmailField(unique=True)
+    email = models.EmailField(
+        unique=True, error_messages={"unique": "A member with this email already exists."}
+    )
     name = models.CharField(max_length=200, blank=True)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="members")
     is_active = models.BooleanField(
@@ -82,6 +84,11 @@ class Member(AbstractBaseUser, PermissionsMixin):
     )
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the admin.")
     date_joined = models.DateTimeField(default=clock.now, editable=False)
+    pin_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="How many pins the member holds; kept by database triggers on pins.",
+    )
 
     objects = MemberManager()
 

@@ -1,10 +1,11 @@
 """Writes of pins. Each service owns its transaction."""
 
 import logging
+from contextlib import nullcontext
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 
 from members.models import Member
 from pins.models import Pin
@@ -48,13 +49,9 @@ def pin_create(
     pinned_at = truncate_to_milliseconds(pinned_at or clock.now())
     limit = settings.PINS_MAX_PER_MEMBER
     try:
-        with transaction.atomic():
-            # Locking the member's row serialises this member's pin creations,
-            # so the count below cannot be raced past the limit.
-            Member.objects.select_for_update().filter(pk=member.pk).values_list("pk").get()
-            if Pin.objects.filter(member=member).count() >= limit:
-                raise Conflict(f"You can pin at most {limit} projects; unpin one first")
-            Pin.objects.create(member=member, project=project, pinned_at=pinned_at)
+        inserted = _insert_within_limit(
+            member_id=member.pk, project_pk=project.pk, pinned_at=pinned_at, limit=limit
+        )
     except IntegrityError:
         # The unique constraint on (member, project) referees a concurrent
         # request that pinned the same project first: answer with its pin. The
@@ -68,9 +65,47 @@ def pin_create(
         if existing is None:
             raise ProjectNotFound(project_id) from None
         return PinnedProject(project.project_id, existing), False
+    if not inserted:
+        raise Conflict(f"You can pin at most {limit} projects; unpin one first")
 
     logger.info("Pin created: member=%s project=%s", member.pk, project.project_id)
     return PinnedProject(project.project_id, pinned_at), True
+
+
+def _insert_within_limit(
+    *, member_id: int, project_pk: int, pinned_at: datetime, limit: int
+) -> bool:
+    """Insert the pin unless the member already holds `limit` pins.
+
+    One statement: it reads the member's pin count (kept by triggers, see the
+    migration `pins.0002`), and inserts only while it is under the limit. On
+    PostgreSQL the member's row is locked FOR UPDATE, so a concurrent pin of
+    the same member waits, then re-reads the count the other one committed:
+    the limit holds exactly under races. SQLite serialises all writes.
+
+    Returns whether a row was inserted; raises IntegrityError when the member
+    has pinned the project meanwhile.
+    """
+    connection = connections[Pin.objects.db]
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    # Table names come from the models; every value is a parameter.
+    sql = (
+        "WITH member AS ("  # noqa: S608
+        f"SELECT id FROM {Member._meta.db_table} WHERE id = %s AND pin_count < %s{lock}"
+        ") "
+        f"INSERT INTO {Pin._meta.db_table} (member_id, project_id, pinned_at, created_at) "
+        "SELECT id, %s, %s, %s FROM member RETURNING id"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [member_id, limit, project_pk, adapt(pinned_at), adapt(clock.now())]
+    # A single statement is atomic on its own; inside a caller's transaction a
+    # savepoint keeps a unique violation from spoiling the rest of it.
+    guard = (
+        transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext()
+    )
+    with guard, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
 
 
 def pin_delete(*, member: Member, project_id: str) -> None:

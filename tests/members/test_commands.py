@@ -168,7 +168,7 @@ def test_createmember_refuses_a_duplicate_email(member, email):
     with pytest.raises(CommandError) as excinfo:
         run("createmember", email, "--organization", "acme")
 
-    assert str(excinfo.value) == "Member with this Email already exists."
+    assert str(excinfo.value) == "A member with this email already exists."
     assert Member.objects.count() == 1
 
 
