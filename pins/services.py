@@ -1,4 +1,4 @@
-"""Writes of pins. Each service owns its transaction."""
+"""Writes of pins. Each write is a single statement, atomic on its own."""
 
 import logging
 from contextlib import nullcontext
@@ -12,6 +12,7 @@ from pins.models import Pin
 from pins.selectors import PinnedProject, project_lookup_for_member
 from pinsite import clock
 from pinsite.exceptions import Conflict, NotFound, ProjectNotFound
+from projects.models import Project
 
 logger = logging.getLogger(__name__)
 
@@ -110,15 +111,27 @@ def _insert_within_limit(
 
 def pin_delete(*, member: Member, project_id: str) -> None:
     """Unpin a project; ProjectNotFound or NotFound when there is nothing to remove."""
-    deleted, _ = Pin.objects.filter(
-        member=member,
-        project__project_id=project_id,
-        project__organization_id=member.organization_id,
-    ).delete()
-    if deleted:
+    if _delete_pin(member=member, project_id=project_id):
         logger.info("Pin removed: member=%s project=%s", member.pk, project_id)
         return
     project, _ = project_lookup_for_member(member=member, project_id=project_id)
     if project is None:
         raise ProjectNotFound(project_id)
     raise NotFound(f"You have not pinned project '{project_id}'")
+
+
+def _delete_pin(*, member: Member, project_id: str) -> bool:
+    """Delete the member's pin of the project in one statement; whether it existed.
+
+    QuerySet.delete() would wrap the DELETE in a transaction of its own (two
+    more round trips) to collect cascades and signals, and pins have neither.
+    """
+    connection = connections[Pin.objects.db]
+    # Table names come from the models; every value is a parameter.
+    sql = (
+        f"DELETE FROM {Pin._meta.db_table} WHERE member_id = %s AND project_id IN ("  # noqa: S608
+        f"SELECT id FROM {Project._meta.db_table} WHERE project_id = %s AND organization_id = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [member.pk, project_id, member.organization_id])
+        return cursor.rowcount > 0
