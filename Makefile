@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # The local run only: a development secret and debug mode. Production sets its own.
 RUN_ENV := DEBUG=1 SECRET_KEY=local-development-only-not-a-secret
 
-.PHONY: run test lint format install migrations-check clean
+.PHONY: run test lint format install migrations-check clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -45,3 +45,7 @@ migrations-check: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# The benchmark: PostgreSQL and Redis must run (see README, "Benchmark").
+bench: install
+	$(BIN)/python bench/run.py

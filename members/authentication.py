@@ -8,6 +8,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from members.models import APIKey, Member, hash_api_key
+from members.selectors import api_key_get_with_member
 from pinsite import clock
 
 logger = logging.getLogger(__name__)
@@ -20,8 +21,8 @@ MAX_KEY_LENGTH = 200
 class APIKeyAuthentication(authentication.BaseAuthentication):
     """`Authorization: Bearer <key>`, looked up by the key's hash.
 
-    One indexed read finds the key, its member and the organization, whatever
-    the key: an unknown key costs the same as a known one. A request without an
+    One indexed read finds the key and its member, whatever the key: an
+    unknown key costs the same as a known one. A request without an
     Authorization header is left to the next authenticator (the session); a
     header that is present but malformed, unknown, revoked, expired or owned by
     a deactivated member is refused with 401.
@@ -41,11 +42,7 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Invalid API key")
 
         now = clock.now()
-        api_key = (
-            APIKey.objects.select_related("member__organization")
-            .filter(key_hash=hash_api_key(key))
-            .first()
-        )
+        api_key = api_key_get_with_member(key_hash=hash_api_key(key))
         if api_key is None or not api_key.is_usable(now) or not api_key.member.is_active:
             reason = "unknown" if api_key is None else f"id={api_key.pk} unusable"
             logger.info("API key refused: %s", reason)

@@ -3,10 +3,9 @@
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db.models import OuterRef, Subquery
-
 from members.models import Member
 from pins.models import Pin
+from pinsite.db import aware_utc, fetch_all, fetch_one
 from projects.models import Project
 
 
@@ -17,36 +16,52 @@ class PinnedProject(NamedTuple):
     pinned_at: datetime
 
 
+class ProjectRef(NamedTuple):
+    """The key and the projectId of a project."""
+
+    pk: int
+    project_id: str
+
+
+_PINS = Pin._meta.db_table
+_PROJECTS = Project._meta.db_table
+
+# Table names come from the models; every value is a parameter.
+_LIST_SQL = (
+    f"SELECT project.project_id, pin.pinned_at FROM {_PINS} pin "  # noqa: S608
+    f"JOIN {_PROJECTS} project ON project.id = pin.project_id "
+    "WHERE pin.member_id = %s AND project.organization_id = %s "
+    "ORDER BY pin.pinned_at DESC, pin.created_at DESC, pin.id DESC"
+)
+_LOOKUP_SQL = (
+    "SELECT project.id, project.project_id, "  # noqa: S608
+    f"(SELECT pin.pinned_at FROM {_PINS} pin "
+    "WHERE pin.project_id = project.id AND pin.member_id = %s) "
+    f"FROM {_PROJECTS} project WHERE project.project_id = %s AND project.organization_id = %s"
+)
+
+
 def pin_list_for_member(*, member: Member) -> list[PinnedProject]:
     """The member's pins, most recently pinned first.
 
     Ties on pinnedAt go to the most recently created pin, then the highest id,
     so the order is stable. One query reading two columns, whatever the count.
     """
-    rows = (
-        Pin.objects.filter(member=member, project__organization_id=member.organization_id)
-        .order_by("-pinned_at", "-created_at", "-id")
-        .values_list("project__project_id", "pinned_at")
-    )
-    return [PinnedProject(project_id, pinned_at) for project_id, pinned_at in rows]
+    rows = fetch_all(_LIST_SQL, [member.pk, member.organization_id])
+    return [PinnedProject(project_id, aware_utc(pinned_at)) for project_id, pinned_at in rows]
 
 
 def project_lookup_for_member(
     *, member: Member, project_id: str
-) -> tuple[Project | None, datetime | None]:
+) -> tuple[ProjectRef | None, datetime | None]:
     """The project with this projectId in the member's organization, and when
     the member pinned it: (None, None) when there is no such project for the
     member, (project, None) when it is not pinned. One query.
 
     A project of another organization is answered exactly like a missing one.
     """
-    pinned_at = Pin.objects.filter(project=OuterRef("pk"), member=member).values("pinned_at")
-    project = (
-        Project.objects.filter(project_id=project_id, organization_id=member.organization_id)
-        .annotate(member_pinned_at=Subquery(pinned_at[:1]))
-        .only("pk", "project_id")
-        .first()
-    )
-    if project is None:
+    row = fetch_one(_LOOKUP_SQL, [member.pk, project_id, member.organization_id])
+    if row is None:
         return None, None
-    return project, project.member_pinned_at
+    pk, found_id, pinned_at = row
+    return ProjectRef(pk, found_id), aware_utc(pinned_at)

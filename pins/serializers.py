@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from rest_framework import serializers
 
+from pins.selectors import PinnedProject
 from pinsite import clock
 from pinsite.exceptions import ValidationFailed, Violation
 from projects.validators import (
@@ -134,10 +135,16 @@ class PinInputSerializer(serializers.Serializer):
 
 
 class PinOutputSerializer(serializers.Serializer):
-    """A pin: the projectId and when it was pinned."""
+    """A pin: the projectId and when it was pinned. Describes the shape for the
+    schema; `pin_representation` produces it without per-field overhead."""
 
     projectId = serializers.CharField(source="project_id")
     pinnedAt = PinnedAtField(source="pinned_at")
+
+
+def pin_representation(pin: PinnedProject) -> dict[str, str]:
+    """The pin object of the API, as PinOutputSerializer describes it."""
+    return {"projectId": pin.project_id, "pinnedAt": format_pinned_at(pin.pinned_at)}
 
 
 def path_project_id_or_raise(project_id: str) -> str:

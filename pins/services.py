@@ -59,7 +59,7 @@ def pin_create(
         # only other constraint is the project's foreign key, broken when the
         # project was deleted meanwhile.
         existing = (
-            Pin.objects.filter(member=member, project=project)
+            Pin.objects.filter(member=member, project_id=project.pk)
             .values_list("pinned_at", flat=True)
             .first()
         )

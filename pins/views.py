@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pins.selectors import pin_list_for_member
-from pins.serializers import PinInputSerializer, PinOutputSerializer, path_project_id_or_raise
+from pins.serializers import PinInputSerializer, path_project_id_or_raise, pin_representation
 from pins.services import pin_create, pin_delete, pin_get
 from pinsite.exceptions import BadRequest
 
@@ -30,7 +30,7 @@ class PinnedCollectionView(APIView):
 
     def get(self, request: Request) -> Response:
         pins = pin_list_for_member(member=request.user)
-        return Response(PinOutputSerializer(pins, many=True).data)
+        return Response([pin_representation(pin) for pin in pins])
 
     def post(self, request: Request) -> Response:
         serializer = PinInputSerializer(data=json_object_from(request))
@@ -40,7 +40,7 @@ class PinnedCollectionView(APIView):
             member=request.user, project_id=data["project_id"], pinned_at=data.get("pinned_at")
         )
 
-        body = PinOutputSerializer(pin).data
+        body = pin_representation(pin)
         if not created:
             return Response(body, status=status.HTTP_200_OK)
         location = f"/v1/pinned/{pin.project_id}"
@@ -53,7 +53,7 @@ class PinnedProjectView(APIView):
     def get(self, request: Request, project_id: str) -> Response:
         project_id = path_project_id_or_raise(project_id)
         pin = pin_get(member=request.user, project_id=project_id)
-        return Response(PinOutputSerializer(pin).data)
+        return Response(pin_representation(pin))
 
     def delete(self, request: Request, project_id: str) -> Response:
         project_id = path_project_id_or_raise(project_id)

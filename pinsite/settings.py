@@ -134,7 +134,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["pinsite.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "pinsite.renderers.FastJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "pinsite.negotiation.JSONFallbackNegotiation",
@@ -155,6 +155,9 @@ PINS_RATE_ANON = env_str("PINS_RATE_ANON", "60/m")
 # An API key's `last_used_at` is written at most once per this many seconds,
 # so that authentication stays one read per request.
 API_KEY_LAST_USED_RESOLUTION = 60
+
+# Mounts the benchmark's floor endpoint (bench/floor.py); only `make bench` sets it.
+PINS_BENCH_FLOOR = env_bool("PINS_BENCH_FLOOR", default=False)
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {

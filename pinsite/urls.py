@@ -1,5 +1,6 @@
 """Root URLconf: the API under /v1/, its documentation, the admin, sign-in."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -16,6 +17,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api-auth/", include("rest_framework.urls")),
 ]
+
+if settings.PINS_BENCH_FLOOR:
+    from bench.floor import floor
+
+    urlpatterns.insert(0, path("bench/floor", floor))
 
 handler400 = errors.bad_request
 handler403 = errors.permission_denied
