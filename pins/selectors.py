@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from members.models import Member
 from pins.models import Pin
-from pinsite.db import aware_utc, fetch_all, fetch_one
+from pinsite.db import aware_utc, fetch_all, fetch_one, utc_millis_sql
 from projects.models import Project
 
 
@@ -28,8 +28,8 @@ _PROJECTS = Project._meta.db_table
 
 # Table names come from the models; every value is a parameter.
 _LIST_SQL = (
-    f"SELECT project.project_id, pin.pinned_at FROM {_PINS} pin "  # noqa: S608
-    f"JOIN {_PROJECTS} project ON project.id = pin.project_id "
+    "SELECT project.project_id, {pinned_at} FROM {pins} pin "
+    "JOIN {projects} project ON project.id = pin.project_id "
     "WHERE pin.member_id = %s AND project.organization_id = %s "
     "ORDER BY pin.pinned_at DESC, pin.created_at DESC, pin.id DESC"
 )
@@ -41,14 +41,19 @@ _LOOKUP_SQL = (
 )
 
 
-def pin_list_for_member(*, member: Member) -> list[PinnedProject]:
-    """The member's pins, most recently pinned first.
+def pin_list_for_member(*, member: Member) -> list[dict[str, str]]:
+    """The member's pins as the API shows them, most recently pinned first.
 
     Ties on pinnedAt go to the most recently created pin, then the highest id,
-    so the order is stable. One query reading two columns, whatever the count.
+    so the order is stable. One query reading two columns, whatever the count;
+    the database writes pinnedAt in the API's format, which spares a datetime
+    parse and format per pin on long lists.
     """
-    rows = fetch_all(_LIST_SQL, [member.pk, member.organization_id])
-    return [PinnedProject(project_id, aware_utc(pinned_at)) for project_id, pinned_at in rows]
+    sql = _LIST_SQL.format(
+        pinned_at=utc_millis_sql("pin.pinned_at"), pins=_PINS, projects=_PROJECTS
+    )
+    rows = fetch_all(sql, [member.pk, member.organization_id])
+    return [{"projectId": project_id, "pinnedAt": pinned_at} for project_id, pinned_at in rows]
 
 
 def project_lookup_for_member(

@@ -30,7 +30,7 @@ class PinnedCollectionView(APIView):
 
     def get(self, request: Request) -> Response:
         pins = pin_list_for_member(member=request.user)
-        return Response([pin_representation(pin) for pin in pins])
+        return Response(pins)
 
     def post(self, request: Request) -> Response:
         serializer = PinInputSerializer(data=json_object_from(request))

@@ -32,3 +32,14 @@ def aware_utc(value: datetime | str | None) -> datetime | None:
         return None
     parsed = value if isinstance(value, datetime) else parse_datetime(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def utc_millis_sql(column: str) -> str:
+    """SQL that renders a datetime column as the API writes it,
+    2026-12-03T17:56:36.123Z, so that long lists skip a datetime parse and
+    format per row. Values are stored in UTC on both databases."""
+    if connection.vendor == "postgresql":
+        return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
+    # SQLite's %f is the seconds with three decimals, SS.SSS; each % is
+    # doubled since the statement goes through parameter substitution.
+    return f"strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', {column})"
