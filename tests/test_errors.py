@@ -185,3 +185,33 @@ def test_browser_asking_for_html_gets_the_browsable_api(member):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
+
+
+class ExplodingMiddleware:
+    """Fails every request before any view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raise RuntimeError("middleware failure with a secret")
+
+
+def test_exception_in_a_middleware_is_json_under_v1(settings, member):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.test_errors.ExplodingMiddleware"]
+    client = APIClient(raise_request_exception=False)
+
+    response = client.get("/v1/pinned")
+
+    body = _error(response, 500, "internal_error")
+    assert body == {"status": 500, "code": "internal_error", "message": "Internal server error"}
+
+
+def test_exception_outside_v1_keeps_django_error_page(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.test_errors.ExplodingMiddleware"]
+    client = APIClient(raise_request_exception=False)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
