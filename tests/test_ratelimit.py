@@ -58,9 +58,8 @@ def window_start(key: str) -> float:
     """A moment at which a fresh one-minute window begins for the budget key.
 
     Windows are fixed, but django-ratelimit offsets each key's windows by
-    crc32(key) % period seconds, so that all budgets do not reset at once.
-    A window opens at that offset plus one and lasts until the offset plus
-    one, a period later.
+    crc32(key) % period seconds, so that all budgets do not reset at once:
+    a window opens one second after that offset and resets a period later.
     """
     return EPOCH + zlib.crc32(key.encode()) % PERIOD + 1
 
