@@ -1,5 +1,11 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class PinsConfig(AppConfig):
     name = "pins"
+
+    def ready(self) -> None:
+        from pinsite.ratelimit import check_shared_cache
+
+        checks.register(check_shared_cache, checks.Tags.caches, deploy=True)

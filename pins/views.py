@@ -9,6 +9,7 @@ from pins.selectors import pin_list_for_member
 from pins.serializers import PinInputSerializer, path_project_id_or_raise, pin_representation
 from pins.services import pin_create, pin_delete, pin_get
 from pinsite.exceptions import BadRequest
+from pinsite.ratelimit import RateLimitMixin
 
 
 def json_object_from(request: Request) -> dict:
@@ -25,7 +26,7 @@ def json_object_from(request: Request) -> dict:
     return data
 
 
-class PinnedCollectionView(APIView):
+class PinnedCollectionView(RateLimitMixin, APIView):
     """The calling member's pins."""
 
     def get(self, request: Request) -> Response:
@@ -47,7 +48,7 @@ class PinnedCollectionView(APIView):
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
-class PinnedProjectView(APIView):
+class PinnedProjectView(RateLimitMixin, APIView):
     """One of the calling member's pins, by projectId."""
 
     def get(self, request: Request, project_id: str) -> Response:

@@ -1,11 +1,15 @@
 """Typed readers for the environment variables that configure the service."""
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+# A request budget: a count per period, the period an optional multiple of a
+# second, minute, hour or day ("600/m", "100/5m").
+_RATE_RE = re.compile(r"([1-9]\d*)/([1-9]\d*)?([smhd])", re.ASCII)
 
 
 def env_str(name: str, default: str | None = None) -> str | None:
@@ -44,3 +48,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request budget such as `600/m`: at least one request per period."""
+    value = env_str(name, default)
+    if not _RATE_RE.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a budget <count>/<period> such as 600/m "
+            f"(period s, m, h or d, optionally a multiple: 100/5m), not {value!r}"
+        )
+    return value

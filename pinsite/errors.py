@@ -11,6 +11,7 @@ Django's own pages.
 """
 
 import logging
+import math
 from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -18,11 +19,13 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from django.views.csrf import csrf_failure as django_csrf_failure
+from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from pinsite.exceptions import MESSAGES, APIError, Violation
+from pinsite import ratelimit
+from pinsite.exceptions import MESSAGES, APIError, RateLimited, Violation
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +70,6 @@ def _drf_status_and_code(exc: drf_exceptions.APIException) -> tuple[int, str]:
         return 403, "forbidden"
     if isinstance(exc, drf_exceptions.NotFound):
         return 404, "not_found"
-    if isinstance(exc, drf_exceptions.Throttled):
-        return 429, "rate_limited"
     if exc.status_code >= 500:
         return exc.status_code, "internal_error"
     # MethodNotAllowed (405), UnsupportedMediaType (415), ParseError (400) and
@@ -88,12 +89,16 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
 
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
+    elif isinstance(exc, Ratelimited | drf_exceptions.Throttled):
+        exc = _as_rate_limited(exc, request)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = drf_exceptions.PermissionDenied()
 
     if isinstance(exc, APIError):
         headers.update(exc.headers)
         extra = {"violations": exc.violations} if hasattr(exc, "violations") else {}
+        if isinstance(exc, RateLimited):
+            extra = {"retryAfter": exc.retry_after}
         body = error_body(exc.status_code, exc.code, exc.details, **extra)
     elif isinstance(exc, drf_exceptions.ValidationError):
         data = getattr(request, "data", None) if request is not None else None
@@ -103,8 +108,6 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         status, code = _drf_status_and_code(exc)
         if code == "unauthorized":
             headers["WWW-Authenticate"] = "Bearer"
-        if getattr(exc, "wait", None) is not None:
-            headers["Retry-After"] = str(max(1, int(exc.wait)))
         body = error_body(status, code, str(exc.detail))
     elif isinstance(exc, OperationalError | InterfaceError):
         logger.error("Database unavailable: %s", exc.__class__.__name__, exc_info=exc)
@@ -117,6 +120,21 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         body = error_body(500, "internal_error")
 
     return Response(body, status=body["status"], headers=headers)
+
+
+def _as_rate_limited(exc: Exception, request: HttpRequest | None) -> RateLimited:
+    """django-ratelimit's `Ratelimited` and DRF's `Throttled` answer 429 too.
+
+    `Ratelimited` is a PermissionDenied, which would otherwise answer 403. It
+    does not carry its window, so the seconds to wait are read from the
+    request's own budget.
+    """
+    wait = getattr(exc, "wait", None)
+    if wait is not None:
+        return RateLimited(retry_after=math.ceil(wait))
+    if request is None:
+        return RateLimited(retry_after=1)
+    return RateLimited(retry_after=ratelimit.retry_after_for(request))
 
 
 def _describe(request: object) -> str:
@@ -145,6 +163,15 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api_request(request) and isinstance(exception, Ratelimited):
+        retry_after = ratelimit.retry_after_for(request)
+        response = JsonResponse(
+            error_body(429, "rate_limited", retryAfter=retry_after),
+            status=429,
+            json_dumps_params={"separators": (",", ":")},
+        )
+        response["Retry-After"] = str(retry_after)
+        return response
     if _is_api_request(request):
         return json_error(403, "forbidden")
     return defaults.permission_denied(request, exception)

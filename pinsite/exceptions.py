@@ -110,3 +110,19 @@ class ValidationFailed(APIError):
     def __init__(self, violations: list[Violation]):
         super().__init__()
         self.violations = violations
+
+
+class RateLimited(APIError):
+    """A budget of the README's "Rate limiting" is spent until its window resets.
+
+    `retry_after` is the whole number of seconds until then, at least 1; it is
+    sent as the `Retry-After` header (RFC 9110, section 10.2.3) and as
+    `retryAfter` in the body.
+    """
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    code = "rate_limited"
+
+    def __init__(self, *, retry_after: int):
+        self.retry_after = max(1, retry_after)
+        super().__init__(headers={"Retry-After": str(self.retry_after)})

@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from pinsite.env import env_bool, env_int, env_list, env_str
+from pinsite.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_ratelimit",
     "members",
     "projects",
     "pins",
@@ -146,11 +147,29 @@ REST_FRAMEWORK = {
 # The most pins one member can hold (409 `conflict` beyond it).
 PINS_MAX_PER_MEMBER = env_int("PINS_MAX_PER_MEMBER", 1000, minimum=1)
 
-# Rate budgets, "<count>/<s|m|h|d>", for members' reads and writes and for
+# Rate limiting (pinsite.ratelimit, the README's "Rate limiting").
+# Budgets, "<count>/<s|m|h|d>", for members' reads and writes and for
 # requests without valid credentials (per client IP).
-PINS_RATE_READ = env_str("PINS_RATE_READ", "600/m")
-PINS_RATE_WRITE = env_str("PINS_RATE_WRITE", "120/m")
-PINS_RATE_ANON = env_str("PINS_RATE_ANON", "60/m")
+PINS_RATE_READ = env_rate("PINS_RATE_READ", "600/m")
+PINS_RATE_WRITE = env_rate("PINS_RATE_WRITE", "120/m")
+PINS_RATE_ANON = env_rate("PINS_RATE_ANON", "60/m")
+# How many reverse proxies stand in front of the service. 0: the client is
+# REMOTE_ADDR and X-Forwarded-For is ignored; N: the client is the Nth address
+# from the right of X-Forwarded-For, the one the outermost proxy saw.
+PINS_TRUSTED_PROXIES = env_int("PINS_TRUSTED_PROXIES", 0)
+# The budgets fail open: a count the cache could not make serves the request
+# rather than refusing it (the README says why).
+RATELIMIT_FAIL_OPEN = True
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit lists only memcached and django-redis as supported;
+    # Django's own RedisCache is shared and increments atomically (INCR).
+    "django_ratelimit.W001",
+]
+if not REDIS_URL:
+    # The in-process cache is the single-process local run (`make run`) by
+    # design; the deployment check pins.W001 warns when it would serve with
+    # DEBUG off.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # An API key's `last_used_at` is written at most once per this many seconds,
 # so that authentication stays one read per request.

@@ -6,12 +6,13 @@ from datetime import datetime
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
 from members.models import Member, Organization
 from members.services import api_key_create, member_create, organization_create
-from pinsite import clock
+from pinsite import clock, ratelimit
 from projects.models import Project
 from projects.services import project_create
 
@@ -25,6 +26,17 @@ def pytest_configure(config) -> None:
         raise pytest.UsageError(
             "PINS_REQUIRE_SERVICES=1 needs DATABASE_URL (PostgreSQL) and REDIS_URL"
         )
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    """Every test starts with untouched budgets and a reachable cache, so that
+    no test spends the budget of the next one.
+
+    With REDIS_URL this empties that Redis database: give the tests their own.
+    """
+    cache.clear()
+    ratelimit.outage.reset()
 
 
 @pytest.fixture
