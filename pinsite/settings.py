@@ -86,7 +86,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "pinsite.cache.PooledRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pinsite",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
