@@ -41,7 +41,7 @@ format: install
 	$(BIN)/ruff format .
 
 migrations-check: install
-	SECRET_KEY=check $(BIN)/python manage.py makemigrations --check --dry-run
+	SECRET_KEY=check ALLOWED_HOSTS=localhost $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,125 @@
+"""The service's log output: JSON lines in production, readable lines in development.
+
+`logging_config` builds the one configuration that the settings install
+(`LOGGING`); the gunicorn logger reuses its formatters, so that the access log,
+gunicorn's own messages and the application's share a format. The formatters
+write a fixed set of fields: a record's other attributes (the request object
+Django attaches, for one) never reach the output, and with them no header,
+cookie or body.
+"""
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+
+from django.core.exceptions import ImproperlyConfigured
+
+LOG_FORMATS = ("json", "plain")
+
+# Attributes that some records carry and that are worth a field of their own:
+# `status_code` from Django's request and development-server loggers, the
+# others from the gunicorn access log.
+EXTRA_FIELDS = (
+    "status_code",
+    "method",
+    "path",
+    "status",
+    "bytes",
+    "duration_ms",
+    "remote_addr",
+    "user_agent",
+)
+
+
+def log_format_from_env() -> str:
+    """LOG_FORMAT, `json` or `plain`; by default `plain` when DEBUG is on, else `json`."""
+    debug = os.environ.get("DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}
+    value = os.environ.get("LOG_FORMAT", "").strip().lower() or ("plain" if debug else "json")
+    if value not in LOG_FORMATS:
+        raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {value!r}")
+    return value
+
+
+def _utc_timestamp(created: float) -> str:
+    moment = datetime.fromtimestamp(created, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class JSONFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request_id, and
+    the fields of EXTRA_FIELDS and the traceback when the record has them."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": _utc_timestamp(record.created),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request_id = getattr(record, "request_id", None)
+        if request_id is not None:
+            entry["request_id"] = request_id
+        for field in EXTRA_FIELDS:
+            value = getattr(record, field, None)
+            if value is not None:
+                entry[field] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class PlainFormatter(logging.Formatter):
+    """`time LEVEL logger [request id] message`, then the traceback if any."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = "-"
+        return super().format(record)
+
+
+def formatter_for(log_format: str) -> logging.Formatter:
+    return JSONFormatter() if log_format == "json" else PlainFormatter()
+
+
+def logging_config(*, log_format: str, level: str) -> dict:
+    """The `LOGGING` dictionary: every logger writes to stderr in `log_format`."""
+    if log_format not in LOG_FORMATS:
+        raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {log_format!r}")
+    level = level.upper()
+    levels = logging.getLevelNamesMapping()
+    if level not in levels:
+        raise ImproperlyConfigured(f"LOG_LEVEL must be a logging level name, not {level!r}")
+    # Never below INFO, whatever LOG_LEVEL says (see below).
+    sql_level = logging.getLevelName(max(levels[level], logging.INFO))
+    handler = {"handlers": ["console"], "level": level, "propagate": False}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "pinsite.request_id.RequestIdFilter"}},
+        "formatters": {
+            "json": {"()": "pinsite.logs.JSONFormatter"},
+            "plain": {"()": "pinsite.logs.PlainFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["request_id"],
+            },
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django": handler,
+            # The development server's request lines, in the same format.
+            "django.server": handler,
+            # Django logs each SQL statement with its parameters at DEBUG, and
+            # those parameters include session keys: SQL is never logged.
+            "django.db.backends": {"level": sql_level},
+        },
+    }
