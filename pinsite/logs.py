@@ -10,6 +10,7 @@ cookie or body.
 
 import json
 import logging
+import logging.config
 import os
 from datetime import UTC, datetime
 
@@ -85,6 +86,13 @@ class PlainFormatter(logging.Formatter):
 
 def formatter_for(log_format: str) -> logging.Formatter:
     return JSONFormatter() if log_format == "json" else PlainFormatter()
+
+
+def configure(config: dict) -> None:
+    """LOGGING_CONFIG: install `config`, and route Python's warnings through it,
+    so that they come out in the same format instead of as raw stderr text."""
+    logging.config.dictConfig(config)
+    logging.captureWarnings(True)
 
 
 def logging_config(*, log_format: str, level: str) -> dict:

@@ -177,6 +177,7 @@ API_KEY_LAST_USED_RESOLUTION = 60
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOG_FORMAT = log_format_from_env()
 LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+LOGGING_CONFIG = "pinsite.logs.configure"
 
 # HTTPS and security headers in production. TLS is expected to end at a proxy
 # or load balancer in front of the service; the README's "Deploying" section
