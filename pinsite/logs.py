@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import ImproperlyConfigured
 
+from pinsite.health import PROBE_PATHS
+
 LOG_FORMATS = ("json", "plain")
 
 # Attributes that some records carry and that are worth a field of their own:
@@ -84,6 +86,20 @@ class PlainFormatter(logging.Formatter):
         return super().format(record)
 
 
+class QuietProbesFilter(logging.Filter):
+    """Puts the development server's lines for successful probes at DEBUG, as
+    gunicorn's access log does, so that a probe every second stays quiet."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request_line = str(record.args[0]) if record.args else ""
+        parts = request_line.split()
+        path = parts[1].partition("?")[0] if len(parts) > 1 else ""
+        if path not in PROBE_PATHS or getattr(record, "status_code", 500) >= 400:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
 def formatter_for(log_format: str) -> logging.Formatter:
     return JSONFormatter() if log_format == "json" else PlainFormatter()
 
@@ -109,7 +125,10 @@ def logging_config(*, log_format: str, level: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "pinsite.request_id.RequestIdFilter"}},
+        "filters": {
+            "request_id": {"()": "pinsite.request_id.RequestIdFilter"},
+            "quiet_probes": {"()": "pinsite.logs.QuietProbesFilter"},
+        },
         "formatters": {
             "json": {"()": "pinsite.logs.JSONFormatter"},
             "plain": {"()": "pinsite.logs.PlainFormatter"},
@@ -125,7 +144,7 @@ def logging_config(*, log_format: str, level: str) -> dict:
         "loggers": {
             "django": handler,
             # The development server's request lines, in the same format.
-            "django.server": handler,
+            "django.server": {**handler, "filters": ["quiet_probes"]},
             # Django logs each SQL statement with its parameters at DEBUG, and
             # those parameters include session keys: SQL is never logged.
             "django.db.backends": {"level": sql_level},

@@ -12,7 +12,13 @@ from django.core.exceptions import ImproperlyConfigured
 from gunicorn.config import Config
 
 from pinsite.gunicorn_logging import GunicornLogger
-from pinsite.logs import JSONFormatter, PlainFormatter, log_format_from_env, logging_config
+from pinsite.logs import (
+    JSONFormatter,
+    PlainFormatter,
+    QuietProbesFilter,
+    log_format_from_env,
+    logging_config,
+)
 
 
 def _record(message: str = "Pin created: member=%s", args: tuple = (7,), **attrs: object):
@@ -197,3 +203,30 @@ def test_failing_probes_are_in_the_access_log(access_log):
     _access(logger, path="/readyz", status="503 Service Unavailable")
 
     assert [line["status"] for line in lines()] == [503]
+
+
+def _server_line(path: str, status: int) -> logging.LogRecord:
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        (f"GET {path} HTTP/1.1", status, 9),
+        None,
+    )
+    record.status_code = status
+    return record
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "kept"),
+    [
+        ("/healthz", 200, False),
+        ("/readyz?x=1", 200, False),
+        ("/readyz", 503, True),
+        ("/v1/pinned", 200, True),
+    ],
+)
+def test_development_server_keeps_successful_probes_out_of_info(path, status, kept):
+    assert QuietProbesFilter().filter(_server_line(path, status)) is kept
