@@ -2,10 +2,11 @@
 
 `logging_config` builds the one configuration that the settings install
 (`LOGGING`); the gunicorn logger reuses its formatters, so that the access log,
-gunicorn's own messages and the application's share a format. The formatters
-write a fixed set of fields: a record's other attributes (the request object
-Django attaches, for one) never reach the output, and with them no header,
-cookie or body.
+gunicorn's own messages and the application's share a format. Besides the
+message, a JSON line carries the fields a record was given through `extra`
+when they are plain values (strings, numbers, booleans); objects, such as the
+request Django attaches to its records, never reach the output, and with them
+no header, cookie or body.
 """
 
 import json
@@ -20,19 +21,11 @@ from pinsite.health import PROBE_PATHS
 
 LOG_FORMATS = ("json", "plain")
 
-# Attributes that some records carry and that are worth a field of their own:
-# `status_code` from Django's request and development-server loggers, the
-# others from the gunicorn access log.
-EXTRA_FIELDS = (
-    "status_code",
-    "method",
-    "path",
-    "status",
-    "bytes",
-    "duration_ms",
-    "remote_addr",
-    "user_agent",
+# What every record has; any other attribute came through `extra`.
+_RECORD_ATTRIBUTES = frozenset(
+    [*vars(logging.LogRecord("", 0, "", 0, "", None, None)), "message", "asctime", "request_id"]
 )
+_PLAIN_VALUES = (str, int, float, bool)
 
 
 def log_format_from_env() -> str:
@@ -50,8 +43,8 @@ def _utc_timestamp(created: float) -> str:
 
 
 class JSONFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request_id, and
-    the fields of EXTRA_FIELDS and the traceback when the record has them."""
+    """One JSON object per line: time, level, logger, message, request_id, the
+    record's plain `extra` fields, and the traceback when there is one."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
@@ -63,10 +56,9 @@ class JSONFormatter(logging.Formatter):
         request_id = getattr(record, "request_id", None)
         if request_id is not None:
             entry["request_id"] = request_id
-        for field in EXTRA_FIELDS:
-            value = getattr(record, field, None)
-            if value is not None:
-                entry[field] = value
+        for name, value in vars(record).items():
+            if name not in _RECORD_ATTRIBUTES and isinstance(value, _PLAIN_VALUES):
+                entry.setdefault(name, value)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:

@@ -208,6 +208,8 @@ def test_no_secret_reaches_the_log_in_process(account, everything_logged_at_debu
     # The log did record the session: refusals, writes, failures, request ids.
     for expected in (
         "API key refused: unknown",
+        "Sign-in refused: wrong email or password",
+        f"Member signed in: member={member.pk}",
         "Pin created: member=",
         "Pin removed: member=",
         "Unauthorized: /v1/pinned",

@@ -41,13 +41,15 @@ def test_json_line_has_time_level_logger_message_and_request_id():
     }
 
 
-def test_json_line_keeps_known_fields_and_drops_the_rest():
+def test_json_line_carries_plain_extra_fields_and_no_objects():
     """Django attaches the request to its records: it must not reach the output."""
     request = SimpleNamespace(META={"HTTP_AUTHORIZATION": "Bearer mvp_secret"})
-    line = JSONFormatter().format(_record(status_code=401, request=request))
+    record = _record(status_code=401, scope="read", limited=True, request=request)
+
+    line = JSONFormatter().format(record)
 
     entry = json.loads(line)
-    assert entry["status_code"] == 401
+    assert (entry["status_code"], entry["scope"], entry["limited"]) == (401, "read", True)
     assert "request" not in entry
     assert "mvp_secret" not in line
 
