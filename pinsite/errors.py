@@ -12,6 +12,7 @@ Django's own pages.
 
 import logging
 import math
+import sys
 from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -184,7 +185,16 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 handler: an exception outside a DRF view (a middleware's).
+
+    Django calls it while the exception is being handled, so `sys.exc_info()`
+    tells a database outage, answered 503 like in the views, from a bug.
+    """
     if _is_api_request(request):
+        if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+            response = json_error(503, "internal_error", "The service is temporarily unavailable")
+            response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+            return response
         return json_error(500, "internal_error")
     return defaults.server_error(request)
 

@@ -10,6 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from pinsite.env import env_bool, env_int, env_list, env_rate, env_str
+from pinsite.logs import log_format_from_env, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,7 +23,10 @@ if not SECRET_KEY:
         "production must set its own."
     )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
+# Defaults to this machine, so a bare checkout runs; a deployment names its
+# own hosts, and `check --deploy` fails while it has not (pins.W002).
+ALLOWED_HOSTS_DEFAULT = ["localhost", "127.0.0.1"]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ALLOWED_HOSTS_DEFAULT)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -41,7 +45,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of a request, and every answer, carries its id.
+    "pinsite.request_id.RequestIdMiddleware",
+    # Before the host check and the HTTPS redirect: see pinsite.health.
+    "pinsite.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -78,6 +87,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Without it, a database host that drops packets holds each request until
+    # the operating system gives up on the TCP connection (minutes).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DB_CONNECT_TIMEOUT", 5, minimum=1
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: the shared Redis cache holds the rate-limit counters of every worker
@@ -119,7 +134,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 
 # Request bodies of the API are capped at 64 KiB (413 beyond that).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
@@ -178,21 +193,41 @@ API_KEY_LAST_USED_RESOLUTION = 60
 # Mounts the benchmark's floor endpoint (bench/floor.py); only `make bench` sets it.
 PINS_BENCH_FLOOR = env_bool("PINS_BENCH_FLOOR", default=False)
 
+# Logs: JSON lines (production) or readable lines (DEBUG on), on stderr, each
+# with the request id. See pinsite.logs.
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-    },
-}
+LOG_FORMAT = log_format_from_env()
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+LOGGING_CONFIG = "pinsite.logs.configure"
+
+# HTTPS and security headers in production. TLS is expected to end at a proxy
+# or load balancer in front of the service; the README's "Deploying" section
+# explains each variable.
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # Sent only on HTTPS answers: behind a proxy, Django knows a request was
+    # HTTPS only through SECURE_PROXY_SSL_HEADER.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# Off by default: the proxy that terminates TLS usually redirects plain HTTP
+# itself, and a redirect here without SECURE_PROXY_SSL_HEADER would loop.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# The header a trusted proxy sets to "https" on HTTPS requests, e.g.
+# X-Forwarded-Proto. Only set it behind such a proxy, which must overwrite the
+# header a client sends: otherwise a client could claim HTTPS.
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+        "https",
+    )
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Preloading HSTS commits the whole domain to HTTPS in browsers' built-in lists;
+# only the domain's owner can decide that, with SECURE_HSTS_PRELOAD=1, so
+# `check --deploy` does not nag about it.
+SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "MicroVisualizer pinned-projects API",

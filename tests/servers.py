@@ -10,8 +10,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection
@@ -43,43 +44,65 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float) -> None
     raise RuntimeError(f"gunicorn did not listen on port {port} within {timeout}s")
 
 
-@contextmanager
-def gunicorn_server(
-    port: int, env: dict[str, str] | None = None, *, workers: int = 2, timeout: float = 30
-) -> Iterator[str]:
-    """Serve the application with gunicorn on 127.0.0.1:`port`; yields the base URL.
+@dataclass
+class GunicornProcess:
+    """A running gunicorn: its base URL, its process, and the file holding its
+    output (stdout and stderr) when one was asked for."""
 
-    The server gets the test database and the test settings' secret; `env`
-    adds or overrides variables (REDIS_URL, budgets, ...). It is stopped with
-    SIGTERM, and killed if it has not exited 10 seconds later.
+    url: str
+    process: subprocess.Popen
+    output: Path | None
+
+    def read_output(self) -> str:
+        return self.output.read_text(errors="replace") if self.output else ""
+
+
+@contextmanager
+def gunicorn_process(
+    port: int,
+    env: dict[str, str] | None = None,
+    *,
+    workers: int = 2,
+    timeout: float = 30,
+    args: Sequence[str] = (),
+    log_level: str = "warning",
+    output: Path | None = None,
+) -> Iterator[GunicornProcess]:
+    """Serve the application with gunicorn on 127.0.0.1:`port`.
+
+    gunicorn reads the repository's gunicorn.conf.py; `args` adds command-line
+    options, which override it. The server gets the test database and the test
+    settings' secret; `env` adds or overrides variables (REDIS_URL, budgets,
+    ...). With `output`, its stdout and stderr go to that file. It is stopped
+    with SIGTERM, and killed if it has not exited 10 seconds later.
     """
     server_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "pinsite.settings",
         "SECRET_KEY": "test-only-secret-key-not-for-production",
+        "ALLOWED_HOSTS": "localhost,127.0.0.1",
         "DATABASE_URL": tests_database_url(),
         "DEBUG": "0",
         **(env or {}),
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "pinsite.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=server_env,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "pinsite.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        log_level,
+        *args,
+    ]
+    sink = output.open("ab") if output else None
+    process = subprocess.Popen(command, cwd=ROOT, env=server_env, stdout=sink, stderr=sink)
     try:
         _wait_for_port(port, process, timeout)
-        yield f"http://127.0.0.1:{port}"
+        yield GunicornProcess(f"http://127.0.0.1:{port}", process, output)
     finally:
         process.terminate()
         try:
@@ -87,3 +110,22 @@ def gunicorn_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if sink:
+            sink.close()
+
+
+@contextmanager
+def gunicorn_server(
+    port: int,
+    env: dict[str, str] | None = None,
+    *,
+    workers: int = 2,
+    timeout: float = 30,
+    args: Sequence[str] = (),
+    log_level: str = "warning",
+) -> Iterator[str]:
+    """Like `gunicorn_process`, yielding only the base URL."""
+    with gunicorn_process(
+        port, env, workers=workers, timeout=timeout, args=args, log_level=log_level
+    ) as server:
+        yield server.url
