@@ -33,6 +33,7 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
+SERVER_THREADS = os.environ.get("BENCH_SERVER_THREADS", "4")
 GUNICORN_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "").split()
 POOL = int(os.environ.get("BENCH_POOL", "20000"))
 UNLIMITED = "100000000/m"
@@ -63,6 +64,10 @@ def _server_env() -> dict[str, str]:
         "PINS_MAX_PER_MEMBER": "1000000",
         "LOG_LEVEL": "WARNING",
         "BENCH_POOL": str(POOL),
+        # The production configuration (gunicorn.conf.py), sized for the run.
+        "WEB_CONCURRENCY": WORKERS,
+        "GUNICORN_THREADS": SERVER_THREADS,
+        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
     }
 
 
@@ -218,17 +223,20 @@ def main() -> None:
         python,
         "-m",
         "gunicorn",
+        "--config",
+        "gunicorn.conf.py",
         "pinsite.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{PORT}",
-        "--workers",
-        WORKERS,
-        "--log-level",
-        "warning",
         *GUNICORN_ARGS,
     ]
-    print("Server:", " ".join(command[2:]), flush=True)
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    out = BENCH / "results"
+    out.mkdir(exist_ok=True)
+    print(
+        f"Server: gunicorn.conf.py, {WORKERS} workers x {SERVER_THREADS} threads "
+        f"{' '.join(GUNICORN_ARGS)} (log: bench/results/server.log)",
+        flush=True,
+    )
+    server_log = (out / "server.log").open("w")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=server_log, stderr=server_log)
     results: dict[str, list[dict]] = {name: [] for name, *_ in ENDPOINTS}
     try:
         _wait_for_port(PORT)
@@ -250,13 +258,12 @@ def main() -> None:
 
     settings = (
         f"{ROUNDS} rounds × {DURATION}s per endpoint, wrk -t{THREADS} -c{CONNECTIONS}, "
-        f"gunicorn --workers {WORKERS} {' '.join(GUNICORN_ARGS)}".rstrip()
-    )
+        f"gunicorn {WORKERS} workers × {SERVER_THREADS} threads {' '.join(GUNICORN_ARGS)}"
+    ).rstrip()
     report = f"{_table(results)}\n\nMedians of {settings}.\n\n{_targets(results)}\n"
+    server_log.close()
     print()
     print(report)
-    out = BENCH / "results"
-    out.mkdir(exist_ok=True)
     (out / "latest.md").write_text(report)
 
 
