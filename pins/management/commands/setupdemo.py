@@ -43,7 +43,9 @@ class Command(BaseCommand):
         for project_id in DEMO_PROJECTS:
             if not Project.objects.filter(project_id=project_id).exists():
                 project_create(project_id=project_id, organization=organization)
-        for old in APIKey.objects.filter(member=member, name=DEMO_KEY_NAME, revoked_at__isnull=True):
+        for old in APIKey.objects.filter(
+            member=member, name=DEMO_KEY_NAME, revoked_at__isnull=True
+        ):
             api_key_revoke(api_key=old)
         _, key = api_key_create(member=member, name=DEMO_KEY_NAME)
 
