@@ -116,7 +116,9 @@ class PinInputSerializer(serializers.Serializer):
         source="pinned_at",
         required=False,
         allow_null=True,
-        help_text="When the project was pinned; omitted or null means now.",
+        help_text="When the project was pinned: an RFC 3339 date-time with a time zone "
+        "(`Z` or an offset), from 0001-01-01T00:00:00Z up to the server's clock. Omitted or "
+        "null means now. Stored in UTC, truncated to the millisecond.",
     )
 
     def validated_or_raise(self) -> dict:
@@ -136,8 +138,10 @@ class PinInputSerializer(serializers.Serializer):
 class PinOutputSerializer(serializers.Serializer):
     """A pin: the projectId and when it was pinned."""
 
-    projectId = serializers.CharField(source="project_id")
-    pinnedAt = PinnedAtField(source="pinned_at")
+    projectId = ProjectIdField(source="project_id", help_text="The pinned project.")
+    pinnedAt = PinnedAtField(
+        source="pinned_at", help_text="When it was pinned, in UTC with millisecond precision."
+    )
 
 
 def path_project_id_or_raise(project_id: str) -> str:
