@@ -68,8 +68,9 @@ def parse_rfc3339(value: str) -> datetime | None:
 
 def format_pinned_at(value: datetime) -> str:
     """UTC, millisecond precision, with a `Z`: 2026-12-03T17:56:36.123Z."""
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    # isoformat() writes four-digit years (strftime's %Y does not pad years
+    # before 1000 on every platform).
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class ProjectIdField(serializers.Field):
