@@ -81,8 +81,6 @@ def _header(
     )
 
 
-_SECONDS = {"type": "integer", "minimum": 1}
-
 RATE_LIMIT_HEADERS = [
     _header(
         "RateLimit-Limit",
@@ -109,7 +107,7 @@ RATE_LIMIT_HEADERS = [
 ]
 RETRY_AFTER = _header(
     "Retry-After",
-    _SECONDS,
+    {"type": "integer", "minimum": 1},
     [429, 503],
     "Whole seconds to wait before retrying (RFC 9110, section 10.2.3).",
 )
