@@ -409,3 +409,48 @@ delete_pinned_schema = extend_schema(
         **COMMON_RESPONSES,
     },
 )
+
+
+def _link(operation_id: str, description: str, **link: object) -> dict:
+    return {"operationId": operation_id, "description": description, **link}
+
+
+_PIN_LINKS = {
+    "getPinnedProject": _link(
+        "getPinnedProject",
+        "Read this pin.",
+        parameters={"projectId": "$response.body#/projectId"},
+    ),
+    "deletePinned": _link(
+        "deletePinned", "Unpin this project.", parameters={"projectId": "$response.body#/projectId"}
+    ),
+}
+# OpenAPI links between the operations: (operationId, status) -> links.
+LINKS = {
+    ("createPinned", "201"): _PIN_LINKS,
+    ("createPinned", "200"): _PIN_LINKS,
+    ("getPinnedProject", "200"): {"deletePinned": _PIN_LINKS["deletePinned"]},
+    ("deletePinned", "204"): {
+        "createPinned": _link(
+            "createPinned",
+            "Pin the project again.",
+            requestBody={"projectId": "$request.path.projectId"},
+        ),
+        "getPinnedProject": _link(
+            "getPinnedProject",
+            "The pin is gone: 404 not_found.",
+            parameters={"projectId": "$request.path.projectId"},
+        ),
+    },
+}
+
+
+def add_links(result: dict, generator: object, request: object, public: bool) -> dict:
+    """drf-spectacular post-processing hook: how one operation leads to another."""
+    for path_item in result["paths"].values():
+        for operation in path_item.values():
+            for status, response in operation["responses"].items():
+                links = LINKS.get((operation["operationId"], status))
+                if links:
+                    response["links"] = links
+    return result

@@ -183,7 +183,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "TAGS": [{"name": "pins", "description": "A member's pinned projects."}],
-    "POSTPROCESSING_HOOKS": ["pinsite.schema.add_api_description"],
+    "POSTPROCESSING_HOOKS": ["pinsite.schema.add_api_description", "pins.schema.add_links"],
     # Swagger UI keeps the key entered in "Authorize" across page reloads, and
     # never sends the schema to an online validator.
     "SWAGGER_UI_SETTINGS": {

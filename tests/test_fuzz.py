@@ -19,6 +19,7 @@ from django.db import connection
 
 from members.services import api_key_create, member_create, organization_create
 from pins.schema import EXAMPLE_PROJECT_ID
+from pins.services import pin_create
 from projects.services import project_create
 from tests.servers import gunicorn_server
 
@@ -64,18 +65,27 @@ HOOKS = Path(__file__).with_name("fuzz_hooks.py")
 UNLIMITED = "1000000/m"
 
 
-def _seed() -> str:
-    """A member with an API key and two projects of their organization; returns the key.
+# Projects the member has pinned when the run starts. The list leads to them,
+# unpinning one leads to pinning it again: the stateful phase creates pins with
+# generated pinnedAt values from these.
+PINNED_AT_START = ["seeded-project-one", "seeded-project-two"]
 
-    The schema's example projectId is one of them, so that the examples and
-    whatever the fuzzer derives from them pin, read and unpin real pins. A
-    member may hold one pin only in this run (PINS_MAX_PER_MEMBER=1), so that
-    pinning the second project while the first is pinned meets the 409.
+
+def _seed() -> str:
+    """A member with an API key and projects of their organization; returns the key.
+
+    The schema's example projectId is one of the projects, so that the
+    examples and whatever the fuzzer derives from them pin, read and unpin real
+    pins. A member may hold three pins in this run (PINS_MAX_PER_MEMBER=3): with
+    the two pinned at the start and the example, pinning "00000000" meets the
+    409.
     """
     organization = organization_create(slug="fuzz", name="Fuzz")
     member = member_create(email="fuzz@fuzz.test", organization=organization)
-    project_create(project_id=EXAMPLE_PROJECT_ID, organization=organization)
-    project_create(project_id="00000000", organization=organization)
+    for project_id in [EXAMPLE_PROJECT_ID, "00000000", *PINNED_AT_START]:
+        project_create(project_id=project_id, organization=organization)
+    for project_id in PINNED_AT_START:
+        pin_create(member=member, project_id=project_id)
     # A project of another organization, which the member must never reach.
     other = organization_create(slug="fuzz-other", name="Other")
     project_create(project_id="other-organization-project", organization=other)
@@ -146,7 +156,7 @@ def test_schemathesis_finds_nothing_with_all_checks(tmp_path, capsys):
         "PINS_RATE_READ": UNLIMITED,
         "PINS_RATE_WRITE": UNLIMITED,
         "PINS_RATE_ANON": UNLIMITED,
-        "PINS_MAX_PER_MEMBER": "1",
+        "PINS_MAX_PER_MEMBER": "3",
         # Thousands of 4xx answers are the point of the run; errors still show.
         "LOG_LEVEL": "ERROR",
     }
