@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # The local run only: a development secret and debug mode. Production sets its own.
 RUN_ENV := DEBUG=1 SECRET_KEY=local-development-only-not-a-secret
 
-.PHONY: run test lint format install migrations-check clean bench
+.PHONY: run test lint format install migrations-check schema clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -42,6 +42,10 @@ format: install
 
 migrations-check: install
 	SECRET_KEY=check $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The committed OpenAPI schema, regenerated from the code (a test fails when they differ).
+schema: install
+	SECRET_KEY=schema $(BIN)/python manage.py spectacular --validate --fail-on-warn --file openapi.yaml
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -69,8 +69,9 @@ def parse_rfc3339(value: str) -> datetime | None:
 
 def format_pinned_at(value: datetime) -> str:
     """UTC, millisecond precision, with a `Z`: 2026-12-03T17:56:36.123Z."""
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    # isoformat() writes four-digit years (strftime's %Y does not pad years
+    # before 1000 on every platform).
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class ProjectIdField(serializers.Field):
@@ -117,7 +118,9 @@ class PinInputSerializer(serializers.Serializer):
         source="pinned_at",
         required=False,
         allow_null=True,
-        help_text="When the project was pinned; omitted or null means now.",
+        help_text="When the project was pinned: an RFC 3339 date-time with a time zone "
+        "(`Z` or an offset), from 0001-01-01T00:00:00Z up to the server's clock. Omitted or "
+        "null means now. Stored in UTC, truncated to the millisecond.",
     )
 
     def validated_or_raise(self) -> dict:
@@ -134,12 +137,15 @@ class PinInputSerializer(serializers.Serializer):
         )
 
 
+# Describes the shape for the schema only: `pin_representation` produces the
+# answers, without per-field serializer work.
 class PinOutputSerializer(serializers.Serializer):
-    """A pin: the projectId and when it was pinned. Describes the shape for the
-    schema; `pin_representation` produces it without per-field overhead."""
+    """A pin: the projectId and when it was pinned."""
 
-    projectId = serializers.CharField(source="project_id")
-    pinnedAt = PinnedAtField(source="pinned_at")
+    projectId = ProjectIdField(source="project_id", help_text="The pinned project.")
+    pinnedAt = PinnedAtField(
+        source="pinned_at", help_text="When it was pinned, in UTC with millisecond precision."
+    )
 
 
 def pin_representation(pin: PinnedProject) -> dict[str, str]:

@@ -5,6 +5,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pins.schema import (
+    create_pinned_schema,
+    delete_pinned_schema,
+    get_pinned_project_schema,
+    get_pinned_schema,
+)
 from pins.selectors import pin_list_for_member
 from pins.serializers import PinInputSerializer, path_project_id_or_raise, pin_representation
 from pins.services import pin_create, pin_delete, pin_get
@@ -29,10 +35,12 @@ def json_object_from(request: Request) -> dict:
 class PinnedCollectionView(RateLimitMixin, APIView):
     """The calling member's pins."""
 
+    @get_pinned_schema
     def get(self, request: Request) -> Response:
         pins = pin_list_for_member(member=request.user)
         return Response(pins)
 
+    @create_pinned_schema
     def post(self, request: Request) -> Response:
         serializer = PinInputSerializer(data=json_object_from(request))
         data = serializer.validated_or_raise()
@@ -51,12 +59,14 @@ class PinnedCollectionView(RateLimitMixin, APIView):
 class PinnedProjectView(RateLimitMixin, APIView):
     """One of the calling member's pins, by projectId."""
 
-    def get(self, request: Request, project_id: str) -> Response:
-        project_id = path_project_id_or_raise(project_id)
+    @get_pinned_project_schema
+    def get(self, request: Request, projectId: str) -> Response:
+        project_id = path_project_id_or_raise(projectId)
         pin = pin_get(member=request.user, project_id=project_id)
         return Response(pin_representation(pin))
 
-    def delete(self, request: Request, project_id: str) -> Response:
-        project_id = path_project_id_or_raise(project_id)
+    @delete_pinned_schema
+    def delete(self, request: Request, projectId: str) -> Response:
+        project_id = path_project_id_or_raise(projectId)
         pin_delete(member=request.user, project_id=project_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

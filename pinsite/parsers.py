@@ -1,6 +1,7 @@
 """Request body parsing for the API: JSON only, 64 KiB at most."""
 
 import json
+import math
 from typing import Any
 
 from django.conf import settings
@@ -29,9 +30,21 @@ class BoundedJSONParser(BaseParser):
         if len(raw) > limit:
             raise PayloadTooLarge(f"The request body must not exceed {limit} bytes")
         try:
-            return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+            return json.loads(
+                raw.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite_float
+            )
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise BadRequest(f"The request body is not valid JSON: {exc}") from None
+
+
+def _finite_float(text: str) -> float:
+    # A number such as 1e400 is valid JSON but no double holds it: Python reads
+    # it as infinity, which cannot be written back as JSON (in an error's
+    # rejectedValue, say).
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text} is out of range")
+    return value
 
 
 def _reject_constant(name: str) -> None:

@@ -50,6 +50,8 @@ MIDDLEWARE = [
     # Before the host check and the HTTPS redirect: see pinsite.health.
     "pinsite.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the admin's, the documentation pages') from STATIC_ROOT,
+    # filled by `manage.py collectstatic`, also with DEBUG off.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,7 +67,7 @@ WSGI_APPLICATION = "pinsite.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "pinsite" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -229,6 +231,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # `check --deploy` does not nag about it.
 SILENCED_SYSTEM_CHECKS.append("security.W021")
 
+# The OpenAPI schema (/v1/schema) and its documentation pages (/v1/docs,
+# /v1/redoc). The descriptions live in `pinsite.schema` and `pins.schema`;
+# `make schema` writes the committed openapi.yaml from them.
 SPECTACULAR_SETTINGS = {
     "TITLE": "MicroVisualizer pinned-projects API",
     "VERSION": "1.0.0",
@@ -236,4 +241,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "TAGS": [{"name": "pins", "description": "A member's pinned projects."}],
+    "POSTPROCESSING_HOOKS": ["pinsite.schema.add_api_description", "pins.schema.add_links"],
+    # Swagger UI keeps the key entered in "Authorize" across page reloads, and
+    # never sends the schema to an online validator.
+    "SWAGGER_UI_SETTINGS": {
+        "persistAuthorization": True,
+        "displayOperationId": True,
+        "validatorUrl": None,
+    },
 }

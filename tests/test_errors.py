@@ -114,6 +114,16 @@ def test_body_that_is_not_json_is_bad_request(api, payload):
     assert body["details"].startswith("The request body is not valid JSON")
 
 
+@pytest.mark.parametrize("payload", ['{"projectId": 1e400}', '{"x": -1e999, "projectId": "a"}'])
+def test_number_beyond_double_range_is_bad_request(api, payload):
+    """Regression: such a number was read as infinity and echoed in rejectedValue,
+    which JSON cannot hold, so the answer was a 500."""
+    response = api.post("/v1/pinned", payload, content_type="application/json")
+
+    body = _error(response, 400, "bad_request")
+    assert "out of range" in body["details"]
+
+
 @pytest.mark.parametrize(
     ("payload", "kind"), [("[]", "list"), ('"x"', "str"), ("1", "int"), ("null", "NoneType")]
 )

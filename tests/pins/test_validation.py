@@ -140,6 +140,20 @@ def test_a_leap_second_is_accepted(api, project):
     assert response.json()["pinnedAt"] == "2016-12-31T23:59:59.999Z"
 
 
+def test_pinned_at_in_year_one_is_written_with_four_digits(api, project):
+    """Regression: years before 1000 came back unpadded ("1-01-01T..."), which is
+    not an RFC 3339 date-time; the fuzzer found it."""
+    response = api.post(
+        "/v1/pinned",
+        {"projectId": project.project_id, "pinnedAt": "0001-01-01T00:00:00Z"},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert response.json()["pinnedAt"] == "0001-01-01T00:00:00.000Z"
+    assert api.get("/v1/pinned").json()[0]["pinnedAt"] == "0001-01-01T00:00:00.000Z"
+
+
 def test_every_broken_field_is_reported_at_once(api):
     response = api.post("/v1/pinned", {"projectId": "AB", "pinnedAt": "soon"}, format="json")
 
