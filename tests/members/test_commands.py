@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command, execute_from_command_line
+from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 
 from members.models import APIKey, Member, Organization, hash_api_key
@@ -79,8 +79,13 @@ def test_createorganization_refuses_an_invalid_slug(slug):
 
 @pytest.mark.django_db
 def test_a_failing_command_exits_with_a_non_zero_status(capsys):
+    argv = ["manage.py", "createorganization", "Not-A-Slug"]
+    # The command line's own path, without the django.setup() of
+    # execute_from_command_line, which would point the logs at this test's
+    # captured stderr for the rest of the run.
+    command = ManagementUtility(argv).fetch_command("createorganization")
     with pytest.raises(SystemExit) as excinfo:
-        execute_from_command_line(["manage.py", "createorganization", "Not-A-Slug"])
+        command.run_from_argv(argv)
 
     assert excinfo.value.code == 1
     assert capsys.readouterr().err == (
