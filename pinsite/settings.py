@@ -81,7 +81,8 @@ TEMPLATES = [
 
 # Database: DATABASE_URL (postgres://..., sqlite:///...) or a SQLite file in the
 # checkout. Persistent connections avoid a new PostgreSQL handshake per request;
-# health checks drop a connection the server has closed before it is reused.
+# health checks drop a connection the server has closed before it is reused
+# (on PostgreSQL without a round trip, see pinsite.postgresql).
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -90,6 +91,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "pinsite.postgresql"
     # Without it, a database host that drops packets holds each request until
     # the operating system gives up on the TCP connection (minutes).
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
