@@ -84,10 +84,12 @@ def _ensure_wrk() -> str:
     if found:
         return found
     print("wrk not found; installing the Debian package (needs root)...", flush=True)
-    apt = ["apt-get", "install", "-y", "-q", "wrk"]
-    if os.geteuid() != 0:
-        apt = ["sudo", *apt]
-    subprocess.run(apt, check=True, stdout=subprocess.DEVNULL)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    install = [*sudo, "apt-get", "install", "-y", "-q", "wrk"]
+    if subprocess.run(install, stdout=subprocess.DEVNULL).returncode != 0:
+        # A fresh machine may have no package lists yet.
+        subprocess.run([*sudo, "apt-get", "update", "-q"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(install, check=True, stdout=subprocess.DEVNULL)
     return shutil.which("wrk") or sys.exit("wrk could not be installed")
 
 
@@ -119,6 +121,8 @@ def _reset_writes(conn: psycopg.Connection) -> None:
         "SELECT m.id, p.id, now(), now() FROM members_member m, projects_project p "
         "WHERE m.email = 'deleter@bench.test' AND p.project_id LIKE 'bench-pool-%'"
     )
+    # Statistics as autovacuum would soon gather them after such a change.
+    conn.execute("ANALYZE pins_pin")
 
 
 def _wrk(wrk: str, script: str, key: str | None, seconds: int) -> dict:
