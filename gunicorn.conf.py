@@ -26,6 +26,11 @@ bind = [os.environ.get("GUNICORN_BIND", "").strip() or f"0.0.0.0:{_int('PORT', 8
 workers = _int("WEB_CONCURRENCY", 2, minimum=1)
 threads = _int("GUNICORN_THREADS", 4, minimum=1)
 worker_class = "gthread"
+# The most client connections one worker holds at once. A worker accepts every
+# connection it can, so a few long-lived connections (a load balancer's pool,
+# a load generator) may all land on one worker while the others idle; a worker
+# at this limit leaves new connections to the others.
+worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 1000, minimum=1)
 
 # A worker silent for `timeout` seconds is killed and replaced. On SIGTERM the
 # workers stop accepting connections and get `graceful_timeout` seconds to

@@ -3,6 +3,7 @@ and the compose file."""
 
 import os
 import re
+import runpy
 import shutil
 import sqlite3
 import subprocess
@@ -188,3 +189,38 @@ def test_compose_file_is_valid_for_docker_compose(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def _gunicorn_settings(monkeypatch, **env: str) -> dict:
+    names = ("GUNICORN_BIND", "PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS")
+    for name in (*names, "GUNICORN_WORKER_CONNECTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_gunicorn_defaults_serve_every_interface_with_two_workers_of_four_threads(monkeypatch):
+    values = _gunicorn_settings(monkeypatch)
+
+    assert values["bind"] == ["0.0.0.0:8000"]
+    assert (values["worker_class"], values["workers"], values["threads"]) == ("gthread", 2, 4)
+    assert values["worker_connections"] == 1000
+
+
+def test_gunicorn_sizes_come_from_the_environment(monkeypatch):
+    values = _gunicorn_settings(
+        monkeypatch,
+        WEB_CONCURRENCY="3",
+        GUNICORN_THREADS="8",
+        GUNICORN_WORKER_CONNECTIONS="12",
+        GUNICORN_BIND="127.0.0.1:9000",
+    )
+
+    assert values["bind"] == ["127.0.0.1:9000"]
+    assert (values["workers"], values["threads"], values["worker_connections"]) == (3, 8, 12)
+
+
+def test_gunicorn_refuses_a_worker_connection_limit_below_one(monkeypatch):
+    with pytest.raises(ValueError, match="GUNICORN_WORKER_CONNECTIONS must be at least 1"):
+        _gunicorn_settings(monkeypatch, GUNICORN_WORKER_CONNECTIONS="0")
