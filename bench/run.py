@@ -9,6 +9,7 @@ Every knob is an environment variable (see README, "Benchmark").
 """
 
 import json
+import math
 import os
 import shutil
 import signal
@@ -72,7 +73,7 @@ def _server_env() -> dict[str, str]:
         # balancer's many would be; left alone, one worker sometimes takes them
         # all, and the run measures one core instead of the service.
         "GUNICORN_WORKER_CONNECTIONS": os.environ.get(
-            "GUNICORN_WORKER_CONNECTIONS", str(-(-CONNECTIONS // int(WORKERS)))
+            "GUNICORN_WORKER_CONNECTIONS", str(math.ceil(CONNECTIONS / int(WORKERS)))
         ),
     }
 

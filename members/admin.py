@@ -16,22 +16,18 @@ from members.models import APIKey, Member, Organization
 from members.services import api_key_create, api_key_revoke, member_create, organization_create
 from pins.models import Pin
 from pinsite import clock
+from pinsite.admin import CreateThroughServiceMixin
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(CreateThroughServiceMixin, admin.ModelAdmin):
     list_display = ["slug", "name", "created_at"]
     search_fields = ["slug", "name"]
     fields = ["slug", "name", "created_at"]
     readonly_fields = ["created_at"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        created = organization_create(slug=obj.slug, name=obj.name)
-        obj.pk = created.pk
-        obj.refresh_from_db()
+    def create(self, request, obj, form):
+        return organization_create(slug=obj.slug, name=obj.name)
 
 
 class MemberCreationForm(AdminUserCreationForm):
@@ -92,7 +88,7 @@ class APIKeyInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(UserAdmin):
+class MemberAdmin(CreateThroughServiceMixin, UserAdmin):
     form = MemberChangeForm
     add_form = MemberCreationForm
     fieldsets = [
@@ -131,18 +127,13 @@ class MemberAdmin(UserAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
+    def create(self, request, obj, form):
         usable = form.cleaned_data.get("set_usable_password", True)
-        created = member_create(
+        return member_create(
             email=obj.email,
             organization=obj.organization,
             password=form.cleaned_data["password1"] if usable else None,
         )
-        obj.pk = created.pk
-        obj.refresh_from_db()
 
 
 class APIKeyStatusFilter(admin.SimpleListFilter):
@@ -176,7 +167,7 @@ class APIKeyCreationForm(forms.ModelForm):
 
 
 @admin.register(APIKey)
-class APIKeyAdmin(admin.ModelAdmin):
+class APIKeyAdmin(CreateThroughServiceMixin, admin.ModelAdmin):
     list_display = [
         "prefix",
         "name",
@@ -218,14 +209,10 @@ class APIKeyAdmin(admin.ModelAdmin):
             kwargs["form"] = APIKeyCreationForm
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
+    def create(self, request, obj, form):
         created, key = api_key_create(member=obj.member, name=obj.name, expires_at=obj.expires_at)
-        obj.pk = created.pk
-        obj.refresh_from_db()
         messages.warning(request, f"Copy this key now; it will not be shown again: {key}")
+        return created
 
     @admin.action(description="Revoke selected keys", permissions=["change"])
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet[APIKey]) -> None:

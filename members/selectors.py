@@ -10,8 +10,8 @@ _MEMBER_FIELDS = ("id", "email", "name", "organization_id", "is_active", "is_sta
 
 # Table names come from the models; every value is a parameter.
 _KEY_SQL = (
-    "SELECT api_key.id, api_key.member_id, api_key.name, api_key.prefix, api_key.last_used_at, "  # noqa: S608
-    "api_key.expires_at, api_key.revoked_at, "
+    "SELECT api_key.id, api_key.member_id, api_key.name, api_key.prefix, "  # noqa: S608
+    "api_key.last_used_at, api_key.expires_at, api_key.revoked_at, "
     "member.id, member.email, member.name, member.organization_id, member.is_active, "
     f"member.is_staff FROM {APIKey._meta.db_table} api_key "
     f"JOIN {Member._meta.db_table} member ON member.id = api_key.member_id "

@@ -12,6 +12,7 @@ from django.contrib import admin
 from pins.models import Pin
 from pins.services import pin_create
 from pinsite import clock
+from pinsite.admin import CreateThroughServiceMixin
 
 
 class PinCreationForm(forms.ModelForm):
@@ -29,7 +30,7 @@ class PinCreationForm(forms.ModelForm):
         cleaned_data = super().clean()
         member = cleaned_data.get("member")
         limit = settings.PINS_MAX_PER_MEMBER
-        if member is not None and Pin.objects.filter(member=member).count() >= limit:
+        if member is not None and member.pin_count >= limit:
             raise forms.ValidationError(
                 f"This member already holds the most pins allowed ({limit})."
             )
@@ -37,7 +38,7 @@ class PinCreationForm(forms.ModelForm):
 
 
 @admin.register(Pin)
-class PinAdmin(admin.ModelAdmin):
+class PinAdmin(CreateThroughServiceMixin, admin.ModelAdmin):
     form = PinCreationForm
     list_display = ["member", "project", "pinned_at", "created_at"]
     list_filter = ["project__organization"]
@@ -53,7 +54,6 @@ class PinAdmin(admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         return {"pinned_at": clock.now(), **super().get_changeform_initial_data(request)}
 
-    def save_model(self, request, obj, form, change):
+    def create(self, request, obj, form):
         pin_create(member=obj.member, project_id=obj.project.project_id, pinned_at=obj.pinned_at)
-        obj.pk = Pin.objects.get(member=obj.member, project=obj.project).pk
-        obj.refresh_from_db()
+        return Pin.objects.only("pk").get(member=obj.member, project=obj.project)

@@ -144,10 +144,18 @@ def _describe(request: object) -> str:
     return f"{request.method} {request.path}"
 
 
-def json_error(status: int, code: str, details: str | None = None) -> JsonResponse:
+def json_error(
+    status: int,
+    code: str,
+    details: str | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: object,
+) -> JsonResponse:
     return JsonResponse(
-        error_body(status, code, details),
+        error_body(status, code, details, **extra),
         status=status,
+        headers=headers,
         json_dumps_params={"separators": (",", ":")},
     )
 
@@ -166,13 +174,9 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api_request(request) and isinstance(exception, Ratelimited):
         retry_after = ratelimit.retry_after_for(request)
-        response = JsonResponse(
-            error_body(429, "rate_limited", retryAfter=retry_after),
-            status=429,
-            json_dumps_params={"separators": (",", ":")},
+        return json_error(
+            429, "rate_limited", headers={"Retry-After": str(retry_after)}, retryAfter=retry_after
         )
-        response["Retry-After"] = str(retry_after)
-        return response
     if _is_api_request(request):
         return json_error(403, "forbidden")
     return defaults.permission_denied(request, exception)
@@ -192,9 +196,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """
     if _is_api_request(request):
         if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-            response = json_error(503, "internal_error", "The service is temporarily unavailable")
-            response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
-            return response
+            return json_error(
+                503,
+                "internal_error",
+                "The service is temporarily unavailable",
+                headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+            )
         return json_error(500, "internal_error")
     return defaults.server_error(request)
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import ImproperlyConfigured
 
+from pinsite.env import env_bool
 from pinsite.health import PROBE_PATHS
 
 LOG_FORMATS = ("json", "plain")
@@ -30,7 +31,7 @@ _PLAIN_VALUES = (str, int, float, bool)
 
 def log_format_from_env() -> str:
     """LOG_FORMAT, `json` or `plain`; by default `plain` when DEBUG is on, else `json`."""
-    debug = os.environ.get("DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}
+    debug = env_bool("DEBUG", default=False)
     value = os.environ.get("LOG_FORMAT", "").strip().lower() or ("plain" if debug else "json")
     if value not in LOG_FORMATS:
         raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {value!r}")

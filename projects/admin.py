@@ -3,12 +3,13 @@ projects.services, like the createproject command."""
 
 from django.contrib import admin
 
+from pinsite.admin import CreateThroughServiceMixin
 from projects.models import Project
 from projects.services import project_create
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(CreateThroughServiceMixin, admin.ModelAdmin):
     list_display = ["project_id", "name", "organization", "created_at"]
     list_filter = ["organization"]
     list_select_related = ["organization"]
@@ -23,12 +24,7 @@ class ProjectAdmin(admin.ModelAdmin):
         # the old organization's members pointing across tenants.
         return ["organization", "created_at"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        created = project_create(
+    def create(self, request, obj, form):
+        return project_create(
             project_id=obj.project_id, organization=obj.organization, name=obj.name
         )
-        obj.pk = created.pk
-        obj.refresh_from_db()

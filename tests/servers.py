@@ -44,6 +44,26 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float) -> None
     raise RuntimeError(f"gunicorn did not listen on port {port} within {timeout}s")
 
 
+def wait_for_lock_waiter(timeout: float = 10) -> int:
+    """The pid of the server session waiting on a lock: a request held in flight.
+
+    Asked in autocommit: inside a transaction, pg_stat_activity would keep
+    showing its first snapshot.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'"
+            )
+            row = cursor.fetchone()
+        if row:
+            return row[0]
+        time.sleep(0.05)
+    raise AssertionError("the server's request never waited on the lock")
+
+
 @dataclass
 class GunicornProcess:
     """A running gunicorn: its base URL, its process, and the file holding its

@@ -8,7 +8,6 @@ pg_terminate_backend on the server's own connections.
 """
 
 import threading
-import time
 from urllib.parse import urlsplit
 
 import psycopg
@@ -22,7 +21,7 @@ from members.services import api_key_create, member_create, organization_create
 from pins.models import Pin
 from projects.services import project_create
 from tests.http import Answer, bearer, call
-from tests.servers import gunicorn_server
+from tests.servers import gunicorn_server, wait_for_lock_waiter
 from tests.servers import tests_database_url as served_database_url
 from tests.tcp_proxy import TcpProxy
 
@@ -160,7 +159,7 @@ def test_connection_killed_during_a_request_is_503_then_recovers(served):
             holder.execute("SELECT id FROM members_member WHERE id = %s FOR UPDATE", [member.pk])
             request = threading.Thread(target=lambda: answers.append(_pin(url, key)))
             request.start()
-            waiting = _wait_for_lock_waiter()
+            waiting = wait_for_lock_waiter()
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_terminate_backend(%s)", [waiting])
             request.join(timeout=15)
@@ -172,23 +171,6 @@ def test_connection_killed_during_a_request_is_503_then_recovers(served):
     [answer] = answers
     _assert_unavailable(answer)
     assert retry.status == 201
-
-
-def _wait_for_lock_waiter() -> int:
-    """The server session waiting on a lock. Asked in autocommit: inside a
-    transaction, pg_stat_activity would keep showing its first snapshot."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'"
-            )
-            row = cursor.fetchone()
-        if row:
-            return row[0]
-        time.sleep(0.05)
-    raise AssertionError("the server's request never waited on the lock")
 
 
 @needs_postgres

@@ -14,7 +14,7 @@ from members.services import api_key_create, member_create, organization_create
 from pins.models import Pin
 from projects.services import project_create
 from tests.http import Answer, bearer, call
-from tests.servers import gunicorn_process, gunicorn_server
+from tests.servers import gunicorn_process, gunicorn_server, wait_for_lock_waiter
 from tests.servers import tests_database_url as served_database_url
 
 pytestmark = pytest.mark.skipif(
@@ -37,20 +37,6 @@ def _pin(url: str, key: str) -> Answer:
     )
 
 
-def _wait_for_lock_waiter() -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone():
-                return
-        time.sleep(0.05)
-    raise AssertionError("the server's request never waited on the lock")
-
-
 def test_sigterm_lets_the_request_in_flight_finish(served):
     member, key = served
     answers: list[Answer] = []
@@ -61,7 +47,7 @@ def test_sigterm_lets_the_request_in_flight_finish(served):
             holder.execute("SELECT id FROM members_member WHERE id = %s FOR UPDATE", [member.pk])
             request = threading.Thread(target=lambda: answers.append(_pin(server.url, key)))
             request.start()
-            _wait_for_lock_waiter()
+            wait_for_lock_waiter()
 
             server.process.send_signal(signal.SIGTERM)
             time.sleep(1.5)

@@ -13,11 +13,19 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='member',
             name='pin_count',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text='How many pins the member holds; kept by database triggers on pins.'),
+            field=models.PositiveIntegerField(
+                default=0,
+                editable=False,
+                help_text='How many pins the member holds; kept by database triggers on pins.',
+            ),
         ),
         migrations.AlterField(
             model_name='member',
             name='email',
-            field=models.EmailField(error_messages={'unique': 'A member with this email already exists.'}, max_length=254, unique=True),
+            field=models.EmailField(
+                error_messages={'unique': 'A member with this email already exists.'},
+                max_length=254,
+                unique=True,
+            ),
         ),
     ]

@@ -7,17 +7,8 @@ The key is printed alone on the last line, so that scripts can take it with
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from members.models import Member
+from members.management.lookups import member_by_email
 from members.services import api_key_create, api_key_expiry
-
-
-def member_by_email(email: str) -> Member:
-    member = (
-        Member.objects.select_related("organization").filter(email__iexact=email.strip()).first()
-    )
-    if member is None:
-        raise CommandError(f"No member with email '{email}'.")
-    return member
 
 
 class Command(BaseCommand):

@@ -4,15 +4,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from members.models import Member, Organization
+from members.management.lookups import organization_by_slug
+from members.models import Member
 from members.services import member_create
-
-
-def organization_by_slug(slug: str) -> Organization:
-    organization = Organization.objects.filter(slug=slug).first()
-    if organization is None:
-        raise CommandError(f"No organization with slug '{slug}'.")
-    return organization
 
 
 class Command(BaseCommand):

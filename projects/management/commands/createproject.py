@@ -3,16 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from members.models import Organization
+from members.management.lookups import organization_by_slug
 from projects.services import project_create
 from projects.validators import validate_project_id
-
-
-def organization_by_slug(slug: str) -> Organization:
-    organization = Organization.objects.filter(slug=slug).first()
-    if organization is None:
-        raise CommandError(f"No organization with slug '{slug}'.")
-    return organization
 
 
 class Command(BaseCommand):
